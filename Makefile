@@ -1,0 +1,47 @@
+# pkvm-pvm: protected VMs for pKVM on Linux 6.12, as a patch series.
+# See README.md. Paths outside the clone come from scripts/common.sh
+# (PVM_CACHE, default ${XDG_CACHE_HOME:-~/.cache}/pkvm-pvm).
+
+S := scripts
+
+.PHONY: all deps base tree tree-path build kernel run check shell export \
+	check-series clean-build
+
+all: build
+
+deps:
+	@$(S)/deps.sh
+
+base: deps
+	@$(S)/base.sh
+
+tree: base
+	@$(S)/tree.sh
+
+# Print the working tree's path and nothing else (for scripts and hooks).
+tree-path:
+	@bash -c '. $(S)/common.sh; echo $$TREE'
+
+build: tree
+	@$(S)/build.sh all
+
+kernel: tree
+	@$(S)/build.sh config kernel
+
+run: build
+	@$(S)/qemu.sh run
+
+check:
+	@$(S)/check.sh
+
+shell: build
+	@$(S)/qemu.sh shell
+
+export:
+	@$(S)/export.sh
+
+check-series: deps
+	@$(S)/check-series.sh
+
+clean-build:
+	@bash -c '. $(S)/common.sh; rm -rf "$$OUT" "$$STAGE"'

@@ -1,0 +1,38 @@
+#!/bin/bash
+# Check the series in patches/: every patch is checkpatch --strict clean and
+# builds on its own (incremental arch/arm64/kvm/ build after each patch), and
+# the whole series builds a full Image. Uses the working tree, which must be
+# clean; it is left at the tip of the series.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+"$TOP/scripts/tree.sh"
+[ -z "$(git -C "$TREE" status --porcelain --untracked-files=no)" ] ||
+	die "$TREE has uncommitted changes"
+"$TOP/scripts/build.sh" config
+
+tip=$(git -C "$TREE" rev-parse HEAD)
+trap 'git -C "$TREE" checkout -q series' EXIT
+bad=0
+for c in $(git -C "$TREE" rev-list --reverse base..HEAD); do
+	subj=$(git -C "$TREE" log -1 --format=%s "$c")
+	log "patch $(git -C "$TREE" log -1 --format=%h "$c"): $subj"
+	if ! git -C "$TREE" format-patch --stdout -1 "$c" |
+	     (cd "$TREE" && scripts/checkpatch.pl --strict --quiet --no-tree \
+		--ignore FILE_PATH_CHANGES -); then
+		log "checkpatch: FAIL: $subj"; bad=$((bad + 1))
+	fi
+	git -C "$TREE" checkout -q "$c"
+	if ! "${KMAKE[@]}" -s arch/arm64/kvm/ >"$LOGS/check-series-build.log" 2>&1; then
+		tail -n 30 "$LOGS/check-series-build.log" >&2
+		log "build: FAIL at: $subj"; bad=$((bad + 1))
+	elif [ -s "$LOGS/check-series-build.log" ]; then
+		cat "$LOGS/check-series-build.log" >&2
+		log "build: warnings at: $subj"; bad=$((bad + 1))
+	fi
+done
+git -C "$TREE" checkout -q series
+[ "$(git -C "$TREE" rev-parse HEAD)" = "$tip" ] || die "tree moved"
+"$TOP/scripts/build.sh" kernel
+[ "$bad" = 0 ] || die "$bad problem(s) in the series"
+log "series OK: $(git -C "$TREE" rev-list --count base..HEAD) patches"

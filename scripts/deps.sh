@@ -1,0 +1,52 @@
+#!/bin/bash
+# Install what the harness needs from Debian's archive, only when missing.
+# Idempotent: a second run installs nothing and prints nothing but a summary.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+PKGS="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm flex bison bc
+      cpio ccache git make xz-utils libssl-dev libelf-dev perl python3
+      linux-source-6.12"
+
+SUDO=
+[ "$(id -u)" = 0 ] || SUDO=sudo
+
+missing=
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing="$missing $p"
+done
+
+updated=
+apt_update() {
+	[ -n "$updated" ] && return
+	log "apt-get update"
+	$SUDO apt-get update -qq
+	updated=1
+}
+
+if [ -n "$missing" ]; then
+	apt_update
+	log "installing:$missing"
+	$SUDO env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq --no-install-recommends $missing
+fi
+
+# busybox for the arm64 initramfs: unpacked into the cache, not installed.
+BB="$CACHE/busybox/bin/busybox"
+if [ ! -x "$BB" ]; then
+	if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+		log "dpkg --add-architecture arm64"
+		$SUDO dpkg --add-architecture arm64
+		updated=
+	fi
+	apt_update
+	log "downloading busybox-static:arm64"
+	tmp=$(mktemp -d)
+	(cd "$tmp" && chmod 777 . && apt-get download -qq busybox-static:arm64)
+	mkdir -p "$CACHE/busybox/bin"
+	dpkg-deb -x "$tmp"/busybox-static_*_arm64.deb "$tmp/x"
+	cp "$tmp/x/bin/busybox" "$BB"
+	rm -rf "$tmp"
+fi
+log "dependencies present (linux-source-6.12 $(dpkg-query -W -f='${Version}' linux-source-6.12))"

@@ -1,0 +1,26 @@
+#!/bin/bash
+# Write the working tree's commits since "base" back into patches/ with
+# "git format-patch". The cover letter keeps its subject and text; its
+# patch count, shortlog, diffstat and base line are regenerated.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+[ -e "$TREE/.git" ] || die "no working tree at $TREE"
+[ -z "$(git -C "$TREE" status --porcelain --untracked-files=no)" ] ||
+	log "warning: $TREE has uncommitted changes; they are not exported"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=$(git -C "$TREE" rev-list --count base..HEAD)
+if [ "$n" -gt 0 ]; then
+	git -C "$TREE" format-patch -q --cover-letter --no-signature \
+		-o "$tmp" base..HEAD
+fi
+python3 "$TOP/scripts/cover.py" "$TOP/patches/0000-cover-letter.patch" \
+	"$tmp/0000-cover-letter.patch" "$(cat "$CACHE/base-version")" \
+	> "$tmp/cover.new"
+find "$TOP/patches" -name '*.patch' -delete
+mv "$tmp/cover.new" "$TOP/patches/0000-cover-letter.patch"
+rm -f "$tmp/0000-cover-letter.patch"
+[ "$n" -gt 0 ] && mv "$tmp"/*.patch "$TOP/patches/"
+log "exported $n patches + cover letter to patches/"

@@ -1,0 +1,42 @@
+#!/bin/bash
+# Judge a QEMU console log: judge.sh <mode> <log> <qemu-exit-status> <timeout>
+# Fails when pKVM did not initialise, on any hypervisor or kernel panic,
+# oops, BUG or WARNING, on a QEMU timeout, and (check mode) when a test
+# failed or a result is missing. Prints "N passed, N failed, N skipped" last.
+set -uo pipefail
+mode=$1 logf=$2 qrc=$3 tmo=$4
+errors=0
+err() { echo "judge: FAIL: $*"; errors=$((errors + 1)); }
+
+[ "$qrc" = 124 ] && err "QEMU did not finish within ${tmo}s (hang?)"
+[ "$qrc" != 124 ] && [ "$qrc" != 0 ] && err "QEMU exited with status $qrc"
+
+grep -q "Protected nVHE mode initialized successfully" "$logf" ||
+	err "pKVM did not initialise: no 'Protected nVHE mode initialized successfully' in the log"
+
+bad=$(grep -nE "hyp panic|Kernel panic|Internal error:|Unable to handle kernel|BUG:|WARNING: CPU|Oops" "$logf")
+[ -n "$bad" ] && err "kernel/hypervisor errors in the log:" && echo "$bad" | sed 's/^/judge:   /'
+
+passed=0 failed=0 skipped=0
+if [ "$mode" = check ]; then
+	plan=$(sed -n 's/^1\.\.\([0-9]\+\)$/\1/p' "$logf" | head -1)
+	passed=$(grep -cE '^ok [0-9]+ ' "$logf" | head -1)
+	skipped=$(grep -cE '^ok [0-9]+ .*# SKIP' "$logf")
+	passed=$((passed - skipped))
+	failed=$(grep -cE '^not ok [0-9]+ ' "$logf")
+	grep -E '^not ok [0-9]+ ' "$logf" | sed 's/^/judge: /'
+	seen=$((passed + failed + skipped))
+	if [ -z "$plan" ]; then
+		err "no TAP plan: the tests never started"
+	elif [ "$seen" -lt "$plan" ]; then
+		err "only $seen of $plan results: the run died"
+		failed=$((failed + plan - seen))
+	fi
+	grep -q "^pvm-harness: tests done" "$logf" || err "test run did not complete"
+fi
+
+# A run that broke (boot failure, panic, hang) counts as one more failure so
+# the totals never read "0 failed" for a broken run.
+[ "$errors" -gt 0 ] && [ "$failed" = 0 ] && failed=1
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$errors" = 0 ] && [ "$failed" = 0 ]
