@@ -5,7 +5,7 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 PKGS="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm flex bison bc
-      cpio ccache git make xz-utils libssl-dev libelf-dev perl python3
+      cpio ccache git make rsync xz-utils libssl-dev libelf-dev perl python3
       linux-source-6.12"
 
 SUDO=

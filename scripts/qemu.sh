@@ -23,7 +23,7 @@ INITRD=$STAGE/initramfs.cpio
 [ -f "$IMAGE" ] && [ -f "$INITRD" ] || die "nothing to boot: run 'make build'"
 
 QEMU=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3
-      -cpu max,pauth-impdef=on -smp 2 -m 2G -nographic -no-reboot
+      -cpu max,pauth-impdef=on -smp 2 -m 2G -nographic -no-reboot -nic none
       -kernel "$IMAGE" -initrd "$INITRD"
       -append "console=ttyAMA0 kvm-arm.mode=protected arm64_sw.hvhe=0 id_aa64mmfr1.vh=0 panic=-1 pvm.mode=$mode")
 
