@@ -13,6 +13,11 @@ fail_early() {
 "$S/deps.sh" || fail_early "installing dependencies failed"
 "$S/base.sh" || fail_early "preparing the base tree failed"
 "$S/tree.sh" || fail_early "applying patches/ failed"
+# Series hygiene first (checkpatch --strict and a build per patch); set
+# PVM_SKIP_SERIES=1 to skip it while iterating on a change.
+if [ "${PVM_SKIP_SERIES:-0}" != 1 ]; then
+	"$S/check-series.sh" || fail_early "make check-series failed"
+fi
 "$S/build.sh" all || fail_early "the build failed"
 echo "check: built in $((SECONDS - start))s, booting"
 exec "$S/qemu.sh" check
