@@ -12,7 +12,7 @@ set -euo pipefail
 "$TOP/scripts/build.sh" config
 
 tip=$(git -C "$TREE" rev-parse HEAD)
-trap 'git -C "$TREE" checkout -q series' EXIT
+trap 'git -C "$TREE" checkout -q "$BRANCH"' EXIT
 bad=0
 for c in $(git -C "$TREE" rev-list --reverse base..HEAD); do
 	subj=$(git -C "$TREE" log -1 --format=%s "$c")
@@ -31,7 +31,7 @@ for c in $(git -C "$TREE" rev-list --reverse base..HEAD); do
 		log "build: warnings at: $subj"; bad=$((bad + 1))
 	fi
 done
-git -C "$TREE" checkout -q series
+git -C "$TREE" checkout -q "$BRANCH"
 [ "$(git -C "$TREE" rev-parse HEAD)" = "$tip" ] || die "tree moved"
 "$TOP/scripts/build.sh" kernel
 [ "$bad" = 0 ] || die "$bad problem(s) in the series"

@@ -4,6 +4,9 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=${PVM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pkvm-pvm}
 BASE=$CACHE/base          # git repo of the pristine linux-source-6.12, tag "base"
 TREE=${PVM_TREE:-$CACHE/tree}   # working tree: base + patches/
+# Its branch; another tree of the same base (PVM_TREE) gets its own.
+BRANCH=series
+[ "$TREE" = "$CACHE/tree" ] || BRANCH=series-$(echo "$TREE" | md5sum | cut -c1-8)
 OUT=$CACHE/build          # O= build directory
 STAGE=$CACHE/stage        # headers, selftests, initramfs
 LOGS=$CACHE/logs

@@ -19,7 +19,7 @@ ids() { git patch-id --stable | awk '{ print $1 }' | sort; }
 if [ ! -e "$TREE/.git" ]; then
 	log "creating working tree $TREE"
 	git -C "$BASE" worktree prune
-	git -C "$BASE" worktree add -q -B series "$TREE" base
+	git -C "$BASE" worktree add -q -B "$BRANCH" "$TREE" base
 else
 	want=$(cat /dev/null "${PATCHES[@]}" | ids)
 	have=$(git -C "$TREE" format-patch --stdout base..HEAD | ids)
@@ -37,7 +37,7 @@ else
 		log "tree differs from patches/: old commits saved as backup/$stamp"
 	fi
 	git -C "$TREE" am --abort >/dev/null 2>&1 || true
-	git -C "$TREE" checkout -q -B series base
+	git -C "$TREE" checkout -q -B "$BRANCH" base
 fi
 
 for p in "${PATCHES[@]}"; do
