@@ -33,6 +33,19 @@ for c in $(git -C "$TREE" rev-list --reverse base..HEAD); do
 done
 git -C "$TREE" checkout -q "$BRANCH"
 [ "$(git -C "$TREE" rev-parse HEAD)" = "$tip" ] || die "tree moved"
+
+# New documentation files must be valid reStructuredText (a full
+# "make htmldocs" is too slow for 2 cores; this catches markup errors).
+for doc in $(git -C "$TREE" diff --name-only --diff-filter=A base..HEAD -- 'Documentation/*.rst'); do
+	python3 - "$TREE/$doc" <<'PY' || { log "docs: FAIL: $doc"; bad=$((bad + 1)); }
+import sys, docutils.core, docutils.utils
+try:
+    docutils.core.publish_doctree(open(sys.argv[1]).read(),
+        settings_overrides={"halt_level": 2, "report_level": 2})
+except docutils.utils.SystemMessage as e:
+    print(e); sys.exit(1)
+PY
+done
 "$TOP/scripts/build.sh" kernel
 [ "$bad" = 0 ] || die "$bad problem(s) in the series"
 log "series OK: $(git -C "$TREE" rev-list --count base..HEAD) patches"
