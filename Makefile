@@ -5,7 +5,7 @@
 S := scripts
 
 .PHONY: all deps base tree tree-path build kernel run check shell export \
-	check-series clean-build
+	check-series clean-build bench
 
 all: build
 
@@ -33,6 +33,11 @@ run: build
 
 check:
 	@$(S)/check.sh
+
+# The pVM fault-in/teardown benchmark; PVM_BENCH_ARGS="-m,256" to change it
+# (commas for spaces).
+bench: build
+	@$(S)/qemu.sh bench
 
 shell: build
 	@$(S)/qemu.sh shell

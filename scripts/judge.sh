@@ -35,6 +35,11 @@ if [ "$mode" = check ]; then
 	grep -q "^pvm-harness: tests done" "$logf" || err "test run did not complete"
 fi
 
+if [ "$mode" = bench ]; then
+	grep -q "^RESULT " "$logf" || err "the benchmark printed no RESULT line"
+	grep "^RESULT " "$logf"
+fi
+
 # A run that broke (boot failure, panic, hang) counts as one more failure so
 # the totals never read "0 failed" for a broken run.
 [ "$errors" -gt 0 ] && [ "$failed" = 0 ] && failed=1

@@ -14,8 +14,9 @@ mode=${1:-run}
 case $mode in
 check) tmo=${PVM_CHECK_TIMEOUT:-2700} ;;
 run)   tmo=${PVM_RUN_TIMEOUT:-600} ;;
+bench) tmo=${PVM_BENCH_TIMEOUT:-1800} ;;
 shell) tmo=${PVM_SHELL_TIMEOUT:-14400} ;;
-*) die "usage: qemu.sh check|run|shell" ;;
+*) die "usage: qemu.sh check|run|bench|shell" ;;
 esac
 
 IMAGE=$OUT/arch/arm64/boot/Image
@@ -25,7 +26,7 @@ INITRD=$STAGE/initramfs.cpio
 QEMU=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3
       -cpu max,pauth-impdef=on -smp 2 -m 2G -nographic -no-reboot -nic none
       -kernel "$IMAGE" -initrd "$INITRD" ${PVM_QEMU_EXTRA:-}
-      -append "console=ttyAMA0 kvm-arm.mode=protected arm64_sw.hvhe=0 id_aa64mmfr1.vh=0 panic=-1 pvm.mode=$mode")
+      -append "console=ttyAMA0 kvm-arm.mode=protected arm64_sw.hvhe=0 id_aa64mmfr1.vh=0 panic=-1 pvm.mode=$mode pvm.bench=${PVM_BENCH_ARGS:-} ")
 
 if [ "$mode" = shell ]; then
 	exec timeout --foreground "$tmo" "${QEMU[@]}"
