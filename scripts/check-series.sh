@@ -23,6 +23,8 @@ for c in $(git -C "$TREE" rev-list --reverse base..HEAD); do
 		log "checkpatch: FAIL: $subj"; bad=$((bad + 1))
 	fi
 	git -C "$TREE" checkout -q "$c"
+	# Options a patch adds take their defaults rather than prompting.
+	"${KMAKE[@]}" -s olddefconfig >/dev/null 2>&1
 	if ! "${KMAKE[@]}" -s arch/arm64/kvm/ >"$LOGS/check-series-build.log" 2>&1; then
 		tail -n 30 "$LOGS/check-series-build.log" >&2
 		log "build: FAIL at: $subj"; bad=$((bad + 1))
