@@ -26,7 +26,7 @@ INITRD=$STAGE/initramfs.cpio
 QEMU=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3
       -cpu max,pauth-impdef=on -smp 2 -m 2G -nographic -no-reboot -nic none
       -kernel "$IMAGE" -initrd "$INITRD" ${PVM_QEMU_EXTRA:-}
-      -append "console=ttyAMA0 kvm-arm.mode=protected arm64_sw.hvhe=0 id_aa64mmfr1.vh=0 panic=-1 pvm.mode=$mode pvm.bench=${PVM_BENCH_ARGS:-} pvm.only=${PVM_ONLY:-} ")
+      -append "console=ttyAMA0 kvm-arm.mode=protected arm64_sw.hvhe=0 id_aa64mmfr1.vh=0 panic=-1 pvm.mode=$mode pvm.bench=${PVM_BENCH_ARGS:-} pvm.only=${PVM_ONLY:-} ${PVM_APPEND:-}")
 
 if [ "$mode" = shell ]; then
 	exec timeout --foreground "$tmo" "${QEMU[@]}"
