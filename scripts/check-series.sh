@@ -36,8 +36,7 @@ done
 git -C "$TREE" checkout -q "$BRANCH"
 [ "$(git -C "$TREE" rev-parse HEAD)" = "$tip" ] || die "tree moved"
 
-# New documentation files must be valid reStructuredText (a full
-# "make htmldocs" is too slow for 2 cores; this catches markup errors).
+# New documentation files must be valid reStructuredText on their own...
 for doc in $(git -C "$TREE" diff --name-only --diff-filter=A base..HEAD -- 'Documentation/*.rst'); do
 	python3 - "$TREE/$doc" <<'PY' || { log "docs: FAIL: $doc"; bad=$((bad + 1)); }
 import sys, docutils.core, docutils.utils
@@ -48,6 +47,25 @@ except docutils.utils.SystemMessage as e:
     print(e); sys.exit(1)
 PY
 done
+
+# ...and the kernel's Sphinx build of Documentation/virt must not warn about
+# anything the base does not (Debian's 6.12 already has one malformed table
+# in api.rst). Paths and line numbers are dropped before comparing.
+docs_warnings() {
+	make -s -C "$1" O="$2" htmldocs SPHINXDIRS=virt 2>&1 |
+		grep -E "WARNING|ERROR" | sed -E "s|$1/||g; s|:[0-9]+:|:|" | sort -u
+}
+docs_warnings "$BASE" "$CACHE/htmldocs-base" >"$LOGS/htmldocs-base.txt"
+docs_warnings "$TREE" "$CACHE/htmldocs" >"$LOGS/htmldocs-series.txt"
+new=$(comm -13 "$LOGS/htmldocs-base.txt" "$LOGS/htmldocs-series.txt")
+if [ -n "$new" ]; then
+	echo "$new" >&2
+	log "docs: FAIL: make htmldocs SPHINXDIRS=virt warns where the base does not"
+	bad=$((bad + 1))
+else
+	log "docs: make htmldocs SPHINXDIRS=virt: no warning the base does not have"
+fi
+
 "$TOP/scripts/build.sh" kernel
 [ "$bad" = 0 ] || die "$bad problem(s) in the series"
 log "series OK: $(git -C "$TREE" rev-list --count base..HEAD) patches"

@@ -6,7 +6,7 @@ set -euo pipefail
 
 PKGS="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm flex bison bc
       cpio ccache git make rsync xz-utils libssl-dev libelf-dev perl python3
-      python3-docutils linux-source-6.12"
+      python3-docutils python3-sphinx python3-sphinx-rtd-theme linux-source-6.12"
 
 SUDO=
 [ "$(id -u)" = 0 ] || SUDO=sudo
