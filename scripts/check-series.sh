@@ -54,6 +54,9 @@ done
 docs_warnings() {
 	make -s -C "$1" O="$2" htmldocs SPHINXDIRS=virt 2>&1 |
 		grep -E "WARNING|ERROR" | sed -E "s|$1/||g; s|:[0-9]+:|:|" | sort -u
+	# htmldocs generates the netlink specs' .rst in the source tree, O= or
+	# not: leave no untracked file for a later "git add" to pick up.
+	git -C "$1" clean -fdq -- Documentation/networking/netlink_spec
 }
 docs_warnings "$BASE" "$CACHE/htmldocs-base" >"$LOGS/htmldocs-base.txt"
 docs_warnings "$TREE" "$CACHE/htmldocs" >"$LOGS/htmldocs-series.txt"
