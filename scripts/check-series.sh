@@ -52,6 +52,7 @@ done
 # anything the base does not (Debian's 6.12 already has one malformed table
 # in api.rst). Paths and line numbers are dropped before comparing.
 docs_warnings() {
+	rm -rf "$2"	# Sphinx only warns about what it rebuilds
 	make -s -C "$1" O="$2" htmldocs SPHINXDIRS=virt 2>&1 |
 		grep -E "WARNING|ERROR" | sed -E "s|$1/||g; s|:[0-9]+:|:|" | sort -u
 	# htmldocs generates the netlink specs' .rst in the source tree, O= or
