@@ -17,9 +17,17 @@ bad=0
 for c in $(git -C "$TREE" rev-list --reverse base..HEAD); do
 	subj=$(git -C "$TREE" log -1 --format=%s "$c")
 	log "patch $(git -C "$TREE" log -1 --format=%h "$c"): $subj"
+	# A justified exception is stated in the commit message as
+	# "checkpatch --strict: <TYPE> <why>" and ignored for that patch only.
+	ignore=FILE_PATH_CHANGES
+	for t in $(git -C "$TREE" log -1 --format=%b "$c" |
+		   sed -n 's/^checkpatch --strict: \([A-Z_]*\) .*/\1/p'); do
+		log "checkpatch: $t ignored, as the commit message justifies"
+		ignore=$ignore,$t
+	done
 	if ! git -C "$TREE" format-patch --stdout -1 "$c" |
 	     (cd "$TREE" && scripts/checkpatch.pl --strict --quiet --no-tree \
-		--ignore FILE_PATH_CHANGES -); then
+		--ignore "$ignore" -); then
 		log "checkpatch: FAIL: $subj"; bad=$((bad + 1))
 	fi
 	git -C "$TREE" checkout -q "$c"
