@@ -90,6 +90,16 @@ do_initramfs() {
 		mkdir -p "$root/kvm/$(dirname "$f")"
 		aarch64-linux-gnu-strip -o "$root/kvm/$f" "$STAGE/kvm/$f"
 	done
+	# What aarch64/pvm_boot boots as a guest: this very kernel, and a small
+	# initramfs whose /init prints one line and powers off.
+	local groot=$STAGE/guest-root
+	rm -rf "$groot"
+	mkdir -p "$groot"/{bin,proc,dev} "$root/guest"
+	cp "$CACHE/busybox/bin/busybox" "$groot/bin/busybox"
+	ln -s busybox "$groot/bin/sh"
+	cp "$TOP/tests/guest-init" "$groot/init"
+	(cd "$groot" && find . | cpio -o -H newc --quiet) > "$root/guest/initrd.cpio"
+	cp "$OUT/arch/arm64/boot/Image" "$root/guest/Image"
 	(cd "$root" && find . | cpio -o -H newc --quiet) > "$STAGE/initramfs.cpio"
 	log "initramfs: $(du -h "$STAGE/initramfs.cpio" | cut -f1)," \
 	    "$(find "$root/kvm" -type f | wc -l) selftest binaries"
