@@ -17,3 +17,16 @@ mkdir -p "$CACHE" "$LOGS"
 
 log() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
 die() { printf '[%s] ERROR: %s\n' "$(date +%T)" "$*" >&2; exit 1; }
+
+# QEMU: 8.1 or newer. Older ones (Debian 12's own 7.2) mishandle EL2 TLB
+# invalidation in hVHE mode, which leaves stale hypervisor mappings.
+QEMU=${PVM_QEMU:-qemu-system-aarch64}
+QEMU_MIN=8.1
+qemu_version() {
+	"$QEMU" --version 2>/dev/null | sed -n '1s/.*version \([0-9][0-9.]*\).*/\1/p'
+}
+qemu_version_ok() {
+	local v
+	v=$(qemu_version)
+	[ -n "$v" ] && [ "$(printf '%s\n%s\n' "$QEMU_MIN" "$v" | sort -V | head -n 1)" = "$QEMU_MIN" ]
+}

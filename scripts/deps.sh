@@ -4,7 +4,7 @@
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-PKGS="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm flex bison bc
+PKGS="gcc-aarch64-linux-gnu libc6-dev-arm64-cross flex bison bc
       cpio ccache git make rsync xz-utils libssl-dev libelf-dev perl python3
       python3-docutils python3-sphinx python3-sphinx-rtd-theme linux-source-6.12"
 
@@ -32,6 +32,31 @@ if [ -n "$missing" ]; then
 		apt-get install -y -qq --no-install-recommends $missing
 fi
 
+# QEMU from bookworm-backports: Debian 12's own QEMU 7.2 mishandles EL2 TLB
+# invalidation in hVHE mode (fixed in 8.1), and hVHE is what pKVM runs on
+# hardware with VHE. The suite comes from the mirror the machine already uses.
+BPO_LIST=/etc/apt/sources.list.d/pkvm-pvm-backports.sources
+if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+	mirror=$(sed -n 's/^URIs: *\(http[^ ]*\/debian\)\/\?$/\1/p' \
+		/etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n 1)
+	[ -n "$mirror" ] || mirror=$(sed -n 's/^deb \(http[^ ]*\/debian\)\/\? bookworm .*/\1/p' \
+		/etc/apt/sources.list 2>/dev/null | head -n 1)
+	[ -n "$mirror" ] || mirror=http://deb.debian.org/debian
+	log "adding the bookworm-backports suite ($mirror) as $BPO_LIST"
+	printf '%s\n' "Types: deb" "URIs: $mirror" "Suites: bookworm-backports" \
+		"Components: main" \
+		"Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg" |
+		$SUDO tee "$BPO_LIST" >/dev/null
+	updated=
+fi
+if ! qemu_version_ok; then
+	apt_update
+	log "installing qemu-system-arm from bookworm-backports"
+	$SUDO env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq --no-install-recommends \
+		-t bookworm-backports qemu-system-arm
+fi
+
 # busybox for the arm64 initramfs: unpacked into the cache, not installed.
 BB="$CACHE/busybox/bin/busybox"
 if [ ! -x "$BB" ]; then
@@ -49,4 +74,4 @@ if [ ! -x "$BB" ]; then
 	cp "$tmp/x/bin/busybox" "$BB"
 	rm -rf "$tmp"
 fi
-log "dependencies present (linux-source-6.12 $(dpkg-query -W -f='${Version}' linux-source-6.12))"
+log "dependencies present (linux-source-6.12 $(dpkg-query -W -f='${Version}' linux-source-6.12), $(qemu_version))"
