@@ -90,6 +90,8 @@ do_initramfs() {
 		mkdir -p "$root/kvm/$(dirname "$f")"
 		aarch64-linux-gnu-strip -o "$root/kvm/$f" "$STAGE/kvm/$f"
 	done
+	# The stress run of pvm_boot guests (a script, not a selftest binary).
+	cp "$TOP/tests/pvm_stress" "$root/kvm/pvm_stress"
 	# What aarch64/pvm_boot boots as a guest: this very kernel, and a small
 	# initramfs whose /init prints one line and powers off.
 	local groot=$STAGE/guest-root
