@@ -1,18 +1,33 @@
 #!/bin/bash
-# Judge a QEMU console log: judge.sh <mode> <log> <qemu-exit-status> <timeout>
-# Fails when pKVM did not initialise, on any hypervisor or kernel panic,
-# oops, BUG or WARNING, on a QEMU timeout, and (check mode) when a test
-# failed or a result is missing. Prints "N passed, N failed, N skipped" last.
+# Judge a QEMU console log:
+#   judge.sh <mode> <hvhe|nvhe> <log> <qemu-exit-status> <timeout> [<hang-report>]
+# Fails when pKVM did not initialise in the requested mode, on any hypervisor
+# or kernel panic, oops, BUG or WARNING, on a hang (the watchdog in qemu.sh
+# ended QEMU and wrote <hang-report>: why, where the CPUs were, the monitor
+# dump's path), and (check mode) when a test failed or a result is missing.
+# Prints "judge: <hyp>: N passed, N failed, N skipped" last: scripts/check.sh
+# sums the modes into the one "N passed, N failed, N skipped" line.
 set -uo pipefail
-mode=$1 logf=$2 qrc=$3 tmo=$4
+mode=$1 hyp=$2 logf=$3 qrc=$4 tmo=$5 hang=${6:-}
 errors=0
 err() { echo "judge: FAIL: $*"; errors=$((errors + 1)); }
 
-[ "$qrc" = 124 ] && err "QEMU did not finish within ${tmo}s (hang?)"
-[ "$qrc" != 124 ] && [ "$qrc" != 0 ] && err "QEMU exited with status $qrc"
+if [ -n "$hang" ] && [ -s "$hang" ]; then
+	# Line 1: why; line 2: "CPU0 EL2 sym+off (x0=...), ..."; line 3: dump.
+	err "hang: $(sed -n 2p "$hang")"
+	echo "judge:   $(sed -n 1p "$hang"); monitor dump: $(sed -n 3p "$hang")"
+elif [ "$qrc" = 124 ]; then
+	err "QEMU did not finish within ${tmo}s (hang?)"
+elif [ "$qrc" != 0 ]; then
+	err "QEMU exited with status $qrc"
+fi
 
-grep -q "Protected nVHE mode initialized successfully" "$logf" ||
-	err "pKVM did not initialise: no 'Protected nVHE mode initialized successfully' in the log"
+case $hyp in
+hvhe) want="Protected hVHE mode initialized successfully" ;;
+*)    want="Protected nVHE mode initialized successfully" ;;
+esac
+grep -q "$want" "$logf" ||
+	err "pKVM did not initialise: no '$want' in the log"
 
 # Lines a test prints from its own guest kernel ("#   guest: ...", from
 # aarch64/pvm_boot) are that test's business: it fails on its own.
@@ -46,5 +61,5 @@ fi
 # A run that broke (boot failure, panic, hang) counts as one more failure so
 # the totals never read "0 failed" for a broken run.
 [ "$errors" -gt 0 ] && [ "$failed" = 0 ] && failed=1
-echo "$passed passed, $failed failed, $skipped skipped"
+echo "judge: $hyp: $passed passed, $failed failed, $skipped skipped"
 [ "$errors" = 0 ] && [ "$failed" = 0 ]
