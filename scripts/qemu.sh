@@ -66,10 +66,13 @@ HANG_DUMP=$LOGS/hang-$name-monitor.txt
 [ "${#MON}" -lt 100 ] || MON=$TMP/qemu-$name.mon
 rm -f "$MON" "$PIDF" "$HANG" "$HANG_DUMP"
 
+# 2 GiB + 1 MiB of RAM: memory then ends in the middle of a 2 MiB block,
+# which the boot self-test needs to check that a block running off the end
+# of memory is refused.
 # The serial console and a monitor multiplexed on stdio (Ctrl-A X, Ctrl-A C),
 # and a second monitor on the socket for the watchdog.
 QEMU_CMD=("$QEMU" -M virt,virtualization=on,gic-version=3
-	-cpu max,pauth-impdef=on -smp 2 -m 2G -nographic -no-reboot -nic none
+	-cpu max,pauth-impdef=on -smp 2 -m 2049M -nographic -no-reboot -nic none
 	-serial mon:stdio -monitor "unix:$MON,server,nowait" -pidfile "$PIDF"
 	-kernel "$IMAGE" -initrd "$INITRD" ${PVM_QEMU_EXTRA:-}
 	-append "console=ttyAMA0 $hyp_args panic=-1 pvm.mode=$mode pvm.hyp=$hyp pvm.bench=${PVM_BENCH_ARGS:-} pvm.only=${PVM_ONLY:-} ${PVM_APPEND:-}")
