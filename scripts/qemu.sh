@@ -149,5 +149,8 @@ if [ -f "$HANG" ]; then
 	qrc=124
 	echo "qemu: hang report: $HANG, monitor dump: $HANG_DUMP"
 fi
-[ "$mode" = shell ] && exit "$qrc"
+if [ "$mode" = shell ]; then
+	[ -f "$HANG" ] && echo "qemu: $(sed -n 1p "$HANG"): $(sed -n 2p "$HANG")"
+	exit "$qrc"
+fi
 exec "$TOP/scripts/judge.sh" "$mode" "$hyp" "$CONSOLE" "$qrc" "$tmo" "$HANG"
