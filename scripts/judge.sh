@@ -26,23 +26,23 @@ case $hyp in
 hvhe) want="Protected hVHE mode initialized successfully" ;;
 *)    want="Protected nVHE mode initialized successfully" ;;
 esac
-grep -q "$want" "$logf" ||
+grep -aq "$want" "$logf" ||
 	err "pKVM did not initialise: no '$want' in the log"
 
 # Lines a test prints from its own guest kernel ("#   guest: ...", from
 # aarch64/pvm_boot) are that test's business: it fails on its own.
-bad=$(grep -nE "[Hh][Yy][Pp] panic|hyp BUG at|Kernel panic|Internal error:|Unable to handle kernel|BUG:|WARNING: CPU|Oops" "$logf" |
-      grep -vE "^[0-9]+:# +guest: ")
+bad=$(grep -anE "[Hh][Yy][Pp] panic|hyp BUG at|Kernel panic|Internal error:|Unable to handle kernel|BUG:|WARNING: CPU|Oops" "$logf" |
+      grep -avE "^[0-9]+:# +guest: ")
 [ -n "$bad" ] && err "kernel/hypervisor errors in the log:" && echo "$bad" | sed 's/^/judge:   /'
 
 passed=0 failed=0 skipped=0
 if [ "$mode" = check ]; then
 	plan=$(sed -n 's/^1\.\.\([0-9]\+\)$/\1/p' "$logf" | head -1)
-	passed=$(grep -cE '^ok [0-9]+ ' "$logf" | head -1)
-	skipped=$(grep -cE '^ok [0-9]+ .*# SKIP' "$logf")
+	passed=$(grep -acE '^ok [0-9]+ ' "$logf" | head -1)
+	skipped=$(grep -acE '^ok [0-9]+ .*# SKIP' "$logf")
 	passed=$((passed - skipped))
-	failed=$(grep -cE '^not ok [0-9]+ ' "$logf")
-	grep -E '^not ok [0-9]+ ' "$logf" | sed 's/^/judge: /'
+	failed=$(grep -acE '^not ok [0-9]+ ' "$logf")
+	grep -aE '^not ok [0-9]+ ' "$logf" | sed 's/^/judge: /'
 	seen=$((passed + failed + skipped))
 	if [ -z "$plan" ]; then
 		err "no TAP plan: the tests never started"
@@ -50,12 +50,12 @@ if [ "$mode" = check ]; then
 		err "only $seen of $plan results: the run died"
 		failed=$((failed + plan - seen))
 	fi
-	grep -q "^pvm-harness: tests done" "$logf" || err "test run did not complete"
+	grep -aq "^pvm-harness: tests done" "$logf" || err "test run did not complete"
 fi
 
 if [ "$mode" = bench ]; then
-	grep -q "^RESULT " "$logf" || err "the benchmark printed no RESULT line"
-	grep "^RESULT " "$logf"
+	grep -aq "^RESULT " "$logf" || err "the benchmark printed no RESULT line"
+	grep -a "^RESULT " "$logf"
 fi
 
 # A run that broke (boot failure, panic, hang) counts as one more failure so

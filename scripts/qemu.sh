@@ -62,6 +62,11 @@ MON=$LOGS/qemu-$name.mon
 PIDF=$LOGS/qemu-$name.pid
 HANG=$LOGS/hang-$name.txt
 HANG_DUMP=$LOGS/hang-$name-monitor.txt
+# One run per mode and hypervisor mode at a time: a second one would
+# overwrite the first one's console log, which the first one then judges.
+exec 9>"$LOGS/qemu-$name.lock"
+flock -n 9 || die "another 'qemu.sh $mode' with PVM_HYP=$hyp is running" \
+	"(console log $CONSOLE); wait for it, or use another PVM_CACHE"
 # A unix socket path has at most 107 bytes.
 [ "${#MON}" -lt 100 ] || MON=$TMP/qemu-$name.mon
 rm -f "$MON" "$PIDF" "$HANG" "$HANG_DUMP"
