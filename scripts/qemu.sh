@@ -53,6 +53,10 @@ cp "$TOP/tests/init" "$TMP/overlay/init"
 cp "$TOP/tests/selftests.list" "$TMP/overlay/selftests.list"
 INITRD=$TMP/initramfs.cpio
 { cat "$STAGE/initramfs.cpio"; (cd "$TMP/overlay" && find . | cpio -o -H newc --quiet); } > "$INITRD"
+# The symbols of the kernel that boots, for a hang report, even if the
+# build is redone meanwhile (a link keeps the file that boots).
+VMLINUX=$TMP/vmlinux
+ln "$OUT/vmlinux" "$VMLINUX" 2>/dev/null || cp "$OUT/vmlinux" "$VMLINUX"
 
 # Per mode and hypervisor mode: console log, monitor socket, pid file, and
 # the hang report (summary line + full monitor dump) when there was one.
@@ -97,7 +101,7 @@ fi
 # Runs in the background while QEMU runs. At the deadline, or after
 # $silence seconds without console output: hang report, then end QEMU.
 watchdog() {
-	local start now why pid
+	local start now why pid where
 	start=$(date +%s)
 	while sleep 5; do
 		now=$(date +%s)
@@ -111,12 +115,10 @@ watchdog() {
 		fi
 		pid=$(cat "$PIDF" 2>/dev/null) || pid=
 		printf '\n[%s] watchdog: %s; asking the QEMU monitor where the CPUs are\n' "$(date +%T)" "$why" >&2
-		{
-			echo "$why"
-			python3 "$TOP/scripts/hang-report.py" "$MON" "$CONSOLE" "$OUT/vmlinux" "$HANG_DUMP" 2>&1 ||
-				echo "hang-report.py failed"
-			echo "$HANG_DUMP"
-		} > "$HANG.tmp"
+		# $HANG: why, where the CPUs are (one line), the dump's path.
+		where=$(python3 "$TOP/scripts/hang-report.py" "$MON" "$CONSOLE" "$VMLINUX" "$HANG_DUMP" 2>&1) ||
+			where="hang-report.py failed: $(echo "$where" | tail -n 1)"
+		printf '%s\n' "$why" "$(echo "$where" | tail -n 1)" "$HANG_DUMP" > "$HANG.tmp"
 		mv "$HANG.tmp" "$HANG"
 		# Stop QEMU: SIGTERM (it restores the terminal), then SIGKILL.
 		if [ -n "$pid" ]; then
