@@ -11,6 +11,11 @@ fail_early() {
 	echo "0 passed, 1 failed, 0 skipped"
 	exit 1
 }
+# Both hypervisor modes, hVHE first; PVM_HYP=hvhe or nvhe runs one only.
+hyps=${PVM_HYP:-hvhe nvhe}
+for hyp in $hyps; do
+	case $hyp in hvhe|nvhe) ;; *) fail_early "PVM_HYP=$PVM_HYP: must be hvhe or nvhe" ;; esac
+done
 "$S/deps.sh" || fail_early "installing dependencies failed"
 "$S/base.sh" || fail_early "preparing the base tree failed"
 "$S/tree.sh" || fail_early "applying patches/ failed"
@@ -22,10 +27,8 @@ fi
 "$S/build.sh" all || fail_early "the build failed"
 echo "check: built in $((SECONDS - start))s, booting"
 
-# Both hypervisor modes, hVHE first; PVM_HYP=hvhe or nvhe runs one only.
-# Each run ends with judge.sh's "judge: <hyp>: N passed, N failed, N
-# skipped"; its totals are summed into the last line.
-hyps=${PVM_HYP:-hvhe nvhe}
+# Each mode's run ends with judge.sh's "judge: <hyp>: N passed, N failed,
+# N skipped"; the totals are summed into the last line.
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 P=0 F=0 K=0 summary=
