@@ -23,13 +23,16 @@ if [ ! -e "$TREE/.git" ]; then
 else
 	want=$(cat /dev/null "${PATCHES[@]}" | ids)
 	have=$(git -C "$TREE" format-patch --stdout base..HEAD | ids)
-	if [ "$want" = "$have" ] && [ -z "$(git -C "$TREE" status --porcelain)" ]; then
+	# Untracked files (e.g. the selftests' generated sysreg headers under
+	# tools/) do not make the tree differ: checkouts leave them alone.
+	if [ "$want" = "$have" ] &&
+	   [ -z "$(git -C "$TREE" status --porcelain --untracked-files=no)" ]; then
 		log "tree up to date: $TREE (${#PATCHES[@]} patches)"
 		exit 0
 	fi
 	stamp=$(date +%Y%m%d-%H%M%S)
-	if [ -n "$(git -C "$TREE" status --porcelain)" ]; then
-		git -C "$TREE" stash push -q -u -m "harness backup $stamp"
+	if [ -n "$(git -C "$TREE" status --porcelain --untracked-files=no)" ]; then
+		git -C "$TREE" stash push -q -m "harness backup $stamp"
 		log "uncommitted changes saved: git -C $TREE stash list"
 	fi
 	if [ "$(git -C "$TREE" rev-parse HEAD)" != "$(git -C "$TREE" rev-parse base)" ]; then
