@@ -31,8 +31,8 @@ else
 		exit 0
 	fi
 	stamp=$(date +%Y%m%d-%H%M%S)
-	if [ -n "$(git -C "$TREE" status --porcelain --untracked-files=no)" ]; then
-		git -C "$TREE" stash push -q -m "harness backup $stamp"
+	if [ -n "$(git -C "$TREE" status --porcelain)" ]; then
+		git -C "$TREE" stash push -q -u -m "harness backup $stamp"
 		log "uncommitted changes saved: git -C $TREE stash list"
 	fi
 	if [ "$(git -C "$TREE" rev-parse HEAD)" != "$(git -C "$TREE" rev-parse base)" ]; then
