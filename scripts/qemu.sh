@@ -90,7 +90,7 @@ QEMU_CMD=("$QEMU" -M virt,virtualization=on,gic-version=3
 # ends a stuck test with a "not ok" line.
 silence=${PVM_SILENCE:-300}
 if [ "$mode" = check ]; then
-	longest=$(awk '$1 == "run" && $2 > m { m = $2 } END { print m + 0 }' "$TOP/tests/selftests.list")
+	longest=$(awk '$1 ~ /^run(-hvhe|-nvhe)?$/ && $2 > m { m = $2 } END { print m + 0 }' "$TOP/tests/selftests.list")
 	if [ "$silence" -le "$longest" ]; then
 		log "PVM_SILENCE=$silence is not above the longest test timeout (${longest}s): using $((longest + 60))s"
 		silence=$((longest + 60))
