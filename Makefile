@@ -5,7 +5,7 @@
 S := scripts
 
 .PHONY: all deps base tree tree-path build kernel run check shell export \
-	check-series clean-build bench
+	rebase check-series clean-build bench
 
 all: build
 
@@ -29,6 +29,7 @@ kernel: tree
 	@$(S)/build.sh config kernel
 
 run: build
+	@bash -c '. $(S)/common.sh; note_newer_base'
 	@$(S)/qemu.sh run
 
 check:
@@ -44,6 +45,11 @@ shell: build
 
 export:
 	@$(S)/export.sh
+
+# Move the series onto another linux-source-6.12 (default: the newest
+# Debian serves): make rebase [VERSION=6.12.118-1~deb12u1]
+rebase: deps
+	@$(S)/rebase.sh $(VERSION)
 
 check-series: deps
 	@$(S)/check-series.sh

@@ -18,6 +18,7 @@ for hyp in $hyps; do
 done
 "$S/deps.sh" || fail_early "installing dependencies failed"
 "$S/base.sh" || fail_early "preparing the base tree failed"
+(. "$S/common.sh"; note_newer_base)
 "$S/tree.sh" || fail_early "applying patches/ failed"
 # Series hygiene first (checkpatch --strict and a build per patch); set
 # PVM_SKIP_SERIES=1 to skip it while iterating on a change.
