@@ -1,6 +1,6 @@
 #!/bin/bash
 # Build the test kernel, the KVM selftests and the initramfs.
-#   build.sh [config|kernel|selftests|initramfs|all]...   (default: all)
+#   build.sh [config|kernel|selftests|kvmtool|initramfs|all]...   (default: all)
 # Kernel objects go to $CACHE/build (O=), everything else to $CACHE/stage.
 # Set V=1 to see every line of the builds instead of a progress summary.
 set -euo pipefail
@@ -92,6 +92,9 @@ do_initramfs() {
 	done
 	# The stress run of pvm_boot guests (a script, not a selftest binary).
 	cp "$TOP/tests/pvm_stress" "$root/kvm/pvm_stress"
+	# kvmtool's lkvm for tests/lkvm_test, when scripts/kvmtool.sh built it.
+	cp "$TOP/tests/lkvm_test" "$root/kvm/lkvm_test"
+	[ ! -x "$CACHE/kvmtool/lkvm-static" ] || cp "$CACHE/kvmtool/lkvm-static" "$root/bin/lkvm"
 	# What aarch64/pvm_boot boots as a guest: this very kernel, and a small
 	# initramfs whose /init prints one line and powers off.
 	local groot=$STAGE/guest-root
@@ -107,8 +110,12 @@ do_initramfs() {
 	    "$(find "$root/kvm" -type f | wc -l) selftest binaries"
 }
 
+do_kvmtool() {
+	"$TOP/scripts/kvmtool.sh"
+}
+
 steps=${*:-all}
-[ "$steps" = all ] && steps="config kernel selftests initramfs"
+[ "$steps" = all ] && steps="config kernel selftests kvmtool initramfs"
 for s in $steps; do
 	"do_$s"
 done
