@@ -14,8 +14,12 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 n=$(git -C "$TREE" rev-list --count base..HEAD)
 if [ "$n" -gt 0 ]; then
+	# ./series-version is the posting's version: "[PATCH v2 01/NN]".
+	prefix=PATCH
+	v=$(tr -d ' \t\n' < "$TOP/series-version" 2>/dev/null || true)
+	[ -z "$v" ] || [ "$v" = 1 ] || prefix="PATCH v$v"
 	git -C "$TREE" format-patch -q --cover-letter --no-signature \
-		-o "$tmp" base..HEAD
+		--subject-prefix="$prefix" -o "$tmp" base..HEAD
 fi
 ver=$(cat "$CACHE/base-version")
 python3 "$TOP/scripts/cover.py" "$TOP/patches/0000-cover-letter.patch" \
