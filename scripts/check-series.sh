@@ -91,8 +91,8 @@ for c in $(git -C "$TREE" rev-list --reverse base..HEAD); do
 		build_selftests || { log "selftests: FAIL at: $subj"; bad=$((bad + 1)); }
 	fi
 	# A patch that touches only selftests, documentation or MAINTAINERS
-	# cannot break the kernel build: no per-patch build for it (the
-	# selftests are built with the series, and the docs checked below).
+	# cannot break the kernel build: no kernel build for it (its selftests
+	# were built above, and the docs are checked below).
 	if ! git -C "$TREE" diff-tree --no-commit-id --name-only -r "$c" |
 	     grep -qvE '^(tools/testing/selftests/|tools/include/|Documentation/|MAINTAINERS$)'; then
 		continue
